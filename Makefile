@@ -98,9 +98,11 @@ run: deps
 
 # --- install ----------------------------------------------------------------
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(addprefix $(B)/bin/,$(PROGS)) $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 $(wildcard doc/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	for f in doc/*.[178]; do s=$${f##*.}; \
+	  install -m 644 $$f $(DESTDIR)$(PREFIX)/share/man/man$$s/ || exit 1; done
 
 clean:
 	rm -rf build bin tbin benchbin

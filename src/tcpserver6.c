@@ -619,7 +619,7 @@ listen_socket(unsigned int *bound)
 	if (o.ifname) {
 		o.scope = if_nametoindex(o.ifname);
 		if (!o.scope)
-			die_sys(EXIT_TEMP, "unable to bind");
+			die_sys(EXIT_TEMP, "unable to find interface %s", o.ifname);
 	}
 	fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 && family == AF_INET6 &&
@@ -764,6 +764,18 @@ serve(int lfd, int sfd)
 	}
 }
 
+/* A garbled $DNSCACHEIP is a configuration error, found at start-up rather
+   than on every connection. */
+static void
+check_dnscacheip(void)
+{
+	dns_server sv[DNS_SERVERS_MAX];
+	const char *v = getenv("DNSCACHEIP");
+
+	if (v && dns_servers_scan(v, strlen(v), sv, DNS_SERVERS_MAX) < 0)
+		die_x(EXIT_USAGE, "invalid DNSCACHEIP: %.100s", v);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -775,6 +787,7 @@ main(int argc, char **argv)
 	options(argc, argv);
 	if (o.verbosity == 0)
 		die_quiet = 1;
+	check_dnscacheip();
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_term);
 	sigemptyset(&chld);
