@@ -54,7 +54,8 @@ int ip_prefix_eq(const unsigned char a[16], const unsigned char b[16],
  * s[0..n) must be consumed.  On success stores the address (v4-mapped for
  * IPv4) and the length in the family's own terms (0..32 or 0..128) and
  * returns 1.  Returns 0 on syntax error, -1 when host bits are set
- * (e.g. 10.1.2.3/24).
+ * (e.g. 10.1.2.3/24).  An IPv4 network written in v4-mapped IPv6 form
+ * (::ffff:10.0.0.0/104) is returned as the IPv4 network (10.0.0.0, 8).
  */
 int ip_cidr_scan(const char *s, size_t n, unsigned char ip[16],
                  unsigned int *len);
