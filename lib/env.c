@@ -15,7 +15,8 @@ envmod_setb(envmod *m, const char *name, size_t namelen,
 	size_t old = m->b.len;
 
 	if (namelen == 0 || memchr(name, '=', namelen) ||
-	    memchr(name, 0, namelen)) {
+	    memchr(name, 0, namelen) ||
+	    (value && memchr(value, 0, valuelen))) {
 		errno = EINVAL;
 		return 0;
 	}

@@ -23,7 +23,7 @@ ready(sbuf *b, size_t more)
 			errno = ENOMEM;
 			return 0;
 		}
-	if (cap > max + 1)
+	if (cap - 1 > max)
 		cap = max + 1;
 	p = realloc(b->s, cap);
 	if (!p) {
@@ -41,7 +41,7 @@ sbuf_catb(sbuf *b, const char *p, size_t n)
 	if (!ready(b, n))
 		return 0;
 	if (n)
-		memmove(b->s + b->len, p, n);
+		memcpy(b->s + b->len, p, n);
 	b->len += n;
 	b->s[b->len] = 0;
 	return 1;

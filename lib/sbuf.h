@@ -18,6 +18,7 @@ typedef struct sbuf {
 #define SBUF_MAX_DEFAULT (1u << 20)
 #define SBUF_INIT(maxlen) { 0, 0, 0, (maxlen) }
 
+/* p must not point into b itself (growing may move it). */
 int sbuf_catb(sbuf *b, const char *p, size_t n);
 int sbuf_cats(sbuf *b, const char *s);
 int sbuf_catc(sbuf *b, char c);

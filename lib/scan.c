@@ -15,7 +15,7 @@ scan_ulongn(const char *s, size_t n, unsigned long max, unsigned long *out)
 		unsigned d = (unsigned char)s[i] - '0';
 		if (d > 9)
 			return 0;
-		if (v > (max - d) / 10)
+		if (d > max || v > (max - d) / 10)
 			return 0;
 		v = v * 10 + d;
 	}

@@ -60,7 +60,7 @@ srv_children_del(srv_children *t, pid_t pid)
 	size_t i;
 
 	for (i = 0; i < t->max; i++)
-		if (t->c[i].pid == pid) {
+		if (pid && t->c[i].pid == pid) {
 			t->c[i].pid = 0;
 			t->n--;
 			return 1;
@@ -89,7 +89,8 @@ srv_ident_parse(const char *line, size_t n, char *out, size_t *outlen)
 	}
 	if (colons < 3)
 		return 0;
-	out[len] = 0;
+	if (len <= SRV_IDENT_MAX)
+		out[len] = 0;
 	*outlen = len;
 	return 1;
 }

@@ -36,8 +36,9 @@ int srv_children_del(srv_children *t, pid_t pid);
  * everything after the third ':' up to the end of the line; collection stops
  * once more than SRV_IDENT_MAX bytes were kept (djb).  line is the reply
  * without or with its '\n' (reading stops at '\n').  Returns 1 and the
- * answer in out[0..*outlen) (out needs SRV_IDENT_MAX + 1 bytes), or 0 when
- * the reply has fewer than three ':'.
+ * answer in out[0..*outlen) (out needs SRV_IDENT_MAX + 1 bytes; a NUL
+ * follows only when *outlen <= SRV_IDENT_MAX), or 0 when the reply has
+ * fewer than three ':'.
  */
 #define SRV_IDENT_MAX 256
 int srv_ident_parse(const char *line, size_t n, char *out, size_t *outlen);
