@@ -5,9 +5,15 @@
  * queries with one deadline.
  *
  * DNSCACHEIP: servers separated by spaces, tabs or commas; each one of
- *   1.2.3.4   1.2.3.4:5353   2001:db8::53   [2001:db8::53]:5353
- * Default port 53.  A garbled value is an error naming DNSCACHEIP (exit
- * 100 in the programs), never a silent fallback.
+ *   1.2.3.4   1.2.3.4:5353   2001:db8::53   [2001:db8::53]:5353   [::1]
+ * Default port 53 (a bare IPv6 address takes no port: use brackets).
+ * A garbled value is an error naming DNSCACHEIP (exit 100 in the
+ * programs), never a silent fallback; set but empty counts as garbled,
+ * and so do more than DNS_SERVERS_MAX servers.
+ *
+ * Every call takes timeout_ms and returns within it: c-ares retries on
+ * its own schedule (1 s per server, doubled each round) and whatever is
+ * still open at the deadline is cancelled.
  */
 #include <stddef.h>
 #include "sbuf.h"
@@ -46,7 +52,8 @@ int dns_addrs(dns *d, const char *name, int timeout_ms,
    trailing dot; they are always asked as absolute names (no search list).
    An unusable name (empty label, longer than 255 bytes, a NUL byte)
    gives -1 with errno EINVAL.  errno after -1: ETIMEDOUT (deadline),
-   ECONNREFUSED, ENOMEM, EINVAL, else EAGAIN (SERVFAIL and friends). */
+   ENOMEM, EINVAL, else EAGAIN (SERVFAIL, REFUSED, ICMP unreachable...;
+   c-ares tries the next server on each of these). */
 
 /*
  * The generic core: n queries asked in parallel, one deadline for all.
