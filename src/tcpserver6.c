@@ -724,6 +724,10 @@ accept_some(int lfd)
 		sockaddr_get(&ra, ip, &port, &scope);
 		srv_client_key(key, ip, (unsigned)o.len4, (unsigned)o.len6);
 		num = srv_children_count(&kids, key) + 1;
+		if (num > 1) {   /* children of this client may have ended */
+			reap();
+			num = srv_children_count(&kids, key) + 1;
+		}
 		if (o.verbosity >= 2)
 			die_say("status: %zu/%lu", kids.n + 1, o.limit);
 		pid = fork();
