@@ -424,10 +424,12 @@ child(int fd, const struct sockaddr_storage *ra, size_t connnum)
 		nomem_drop();
 	setenv_port("TCPREMOTEPORT", c.rport);
 	setenv2("TCPREMOTEHOST", c.hasremotehost ? c.remotehost.s : 0);
-	if (!ip_is4(c.rip) && c.scope) {
+	{
 		char ifn[IF_NAMESIZE];
-		if (!envmod_set(&c.env, "TCP6INTERFACE",
-		    if_indextoname(c.scope, ifn) ? ifn : "[unknown]"))
+		const char *v = 0;
+		if (!ip_is4(c.rip) && c.scope)
+			v = if_indextoname(c.scope, ifn) ? ifn : "[unknown]";
+		if (!envmod_set(&c.env, "TCP6INTERFACE", v))
 			nomem_drop();
 	}
 	snprintf(num, sizeof num, "%zu", c.connnum);
@@ -536,6 +538,8 @@ options(int argc, char **argv)
 		}
 	}
 	argv += optind;
+	if (o.verbosity == 0)   /* djb: -q silences even the usage below */
+		die_quiet = 1;
 	if (!(o.host = *argv++) || !(o.port = *argv++) || !*argv)
 		usage();
 	o.prog = argv;
@@ -789,8 +793,6 @@ main(int argc, char **argv)
 
 	die_prog = "tcpserver";
 	options(argc, argv);
-	if (o.verbosity == 0)
-		die_quiet = 1;
 	check_dnscacheip();
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_term);
