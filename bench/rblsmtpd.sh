@@ -56,6 +56,7 @@ T=$(mktemp -d /tmp/bench-rblsmtpd.XXXXXX) || fatal "mktemp failed"
 trap 'rm -rf "$T"' EXIT
 trap 'exit 111' INT TERM
 . "$TOP/t/lib/rbldnsd.sh"
+RBL_LIFE=$((RUNS + 600))
 rbl_fixture "$T/rbl" -D "$DELAY" || fatal "the DNSBL does not start"
 
 L1="-r bl.test"

@@ -29,6 +29,7 @@ struct dns {
 	size_t nfds, capfds;
 	int fds_full;           /* a socket could not be added */
 	size_t pending;         /* queries without a result yet */
+	int enough;             /* cancelling because the caller has enough */
 };
 
 /* --- the set of sockets (ARES_OPT_SOCK_STATE_CB) ----------------------- */
@@ -167,7 +168,7 @@ status_errno(int status)
 {
 	switch (status) {
 	case ARES_ETIMEOUT:
-	case ARES_ECANCELLED:   /* only the wait loop cancels: deadline */
+	case ARES_ECANCELLED:   /* the wait loop cancels at the deadline */
 		return ETIMEDOUT;
 	case ARES_ENOMEM:
 		return ENOMEM;
@@ -186,6 +187,12 @@ answered(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	(void)timeouts;
 	j->d->pending--;
 	q->err = 0;
+	if (status == ARES_ECANCELLED && j->d->enough) {
+		q->result = -1;
+		q->err = ECANCELED;
+		return;
+	}
+	q->done = 1;
 	switch (status) {
 	case ARES_SUCCESS:
 		q->result = 1;
@@ -242,7 +249,8 @@ process(dns *d, const struct pollfd *p)
 
 /* Runs c-ares until no query is pending or the deadline has passed. */
 static int
-wait_all(dns *d, long long deadline)
+wait_all(dns *d, long long deadline, dns_enough_fn enough, void *ctx,
+         const dns_q *qs, size_t n)
 {
 	struct pollfd ready[READY_MAX];
 
@@ -268,14 +276,26 @@ wait_all(dns *d, long long deadline)
 				ready[nready++] = d->fds[i];
 		for (i = 0; i < nready; i++)
 			process(d, &ready[i]);
+		if (enough && d->pending > 0 && enough(ctx, qs, n)) {
+			d->enough = 1;
+			break;
+		}
 	}
 	if (d->pending > 0)
-		ares_cancel(d->ch);     /* results -1/ETIMEDOUT */
+		ares_cancel(d->ch);     /* results -1/ETIMEDOUT or ECANCELED */
+	d->enough = 0;
 	return d->fds_full ? -1 : 0;
 }
 
 int
 dns_query_many(dns *d, dns_q *qs, size_t n, int timeout_ms)
+{
+	return dns_query_until(d, qs, n, timeout_ms, 0, 0);
+}
+
+int
+dns_query_until(dns *d, dns_q *qs, size_t n, int timeout_ms,
+                dns_enough_fn enough, void *ctx)
 {
 	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	char name[DNS_NAME_FMT];
@@ -286,6 +306,7 @@ dns_query_many(dns *d, dns_q *qs, size_t n, int timeout_ms)
 	for (i = 0; i < n; i++) {
 		qs[i].result = -1;
 		qs[i].err = ENOMEM;
+		qs[i].done = 0;
 		sbuf_reset(&qs[i].answer);
 	}
 	jobs = calloc(n ? n : 1, sizeof *jobs);
@@ -304,7 +325,7 @@ dns_query_many(dns *d, dns_q *qs, size_t n, int timeout_ms)
 		ares_query(d->ch, name, 1 /* IN */, qs[i].type, answered,
 		    &jobs[i]);
 	}
-	r = wait_all(d, deadline);
+	r = wait_all(d, deadline, enough, ctx, qs, n);
 	free(jobs);
 	if (r < 0) {
 		for (i = 0; i < n; i++) {
@@ -323,7 +344,7 @@ dns_ptr(dns *d, const unsigned char ip[16], int timeout_ms, sbuf *name)
 {
 	char rev[IP_REVNAME_FMT];
 	char out[DNS_NAME_FMT];
-	dns_q q = { rev, DNS_T_PTR, 0, 0, SBUF_INIT(DNS_ANSWER_MAX) };
+	dns_q q = { rev, DNS_T_PTR, 0, 0, SBUF_INIT(DNS_ANSWER_MAX), 0 };
 	int r;
 
 	ip_revname(rev, ip);
@@ -372,8 +393,8 @@ dns_addrs(dns *d, const char *name, int timeout_ms,
           unsigned char (*out)[16], size_t max, size_t *n)
 {
 	dns_q q[2] = {
-		{ name, DNS_T_AAAA, 0, 0, SBUF_INIT(DNS_ANSWER_MAX) },
-		{ name, DNS_T_A, 0, 0, SBUF_INIT(DNS_ANSWER_MAX) },
+		{ name, DNS_T_AAAA, 0, 0, SBUF_INIT(DNS_ANSWER_MAX), 0 },
+		{ name, DNS_T_A, 0, 0, SBUF_INIT(DNS_ANSWER_MAX), 0 },
 	};
 	int i, k, r = 0, e;
 

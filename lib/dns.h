@@ -75,9 +75,17 @@ typedef struct dns_q {
 	sbuf answer;       /* out: the raw answer message when result is 1;
 	                      the caller initialises it, e.g.
 	                      SBUF_INIT(DNS_ANSWER_MAX), and frees it */
+	int done;          /* out: 1 once result holds the outcome */
 } dns_q;
 
 int dns_query_many(dns *d, dns_q *qs, size_t n, int timeout_ms);
+/* The same, but after each batch of answers enough(ctx, qs, n) is asked
+   (qs[i].done tells which have their result); when it returns nonzero
+   the queries still open are cancelled (result -1, err ECANCELED, done
+   0) and the call returns at once. */
+typedef int (*dns_enough_fn)(void *ctx, const dns_q *qs, size_t n);
+int dns_query_until(dns *d, dns_q *qs, size_t n, int timeout_ms,
+                    dns_enough_fn enough, void *ctx);
 
 /*
  * Pure helpers (no I/O), also used by the unit tests and fuzz targets.
