@@ -14,7 +14,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
               -Werror=implicit-function-declaration -O2 -g -Ilib
-LIBS    = -lcdb -lcares
+LIBS    = -lopendkim -lcrypto -lcdb -lcares
 
 ifeq ($(SANITIZE),1)
 B       = build/san
@@ -25,7 +25,10 @@ CFLAGS_SAN =
 endif
 CFLAGS ?=
 ALLCFLAGS = $(CFLAGS_BASE) $(CFLAGS_SAN) $(CFLAGS)
+# Each program loads only the shared libraries it uses (start-up time of
+# the programs exec'd per connection).
 LDFLAGS ?=
+LDFLAGS += -Wl,--as-needed
 
 PROGS     = $(patsubst src/%.c,%,$(wildcard src/*.c))
 LIBSRC    = $(wildcard lib/*.c)

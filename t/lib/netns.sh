@@ -11,6 +11,9 @@ netns_enter() {
 		_flags=-n
 		[ "${NETNS_MOUNT:-}" = 1 ] && _flags=-nm
 		[ "$(id -u)" = 0 ] || _flags="-r $_flags"
+		# the exec below loses tap.sh's exit trap: drop this $T now,
+		# the re-executed script makes its own
+		rm -rf "$T"
 		exec unshare $_flags -- "$0" "$@"
 	fi
 	ip link set lo up || { echo "Bail out! cannot bring lo up"; exit 1; }
