@@ -218,8 +218,9 @@ struct progress {
 };
 
 /* Do the answers so far decide?  Lists still without an answer count as
-   pending; a listed client waits for its TXT text too.  The lookups stop
-   as soon as djb's left-to-right walk no longer depends on them. */
+   pending; a listing or an error code waits for its TXT text too (the
+   reply, the log line).  The lookups stop as soon as djb's left-to-right
+   walk no longer depends on them. */
 static int
 decided(void *ctx, const dns_q *qs, size_t n)
 {
@@ -237,7 +238,8 @@ decided(void *ctx, const dns_q *qs, size_t n)
 		if (!a->done)
 			continue;
 		judge(i, a, t && t->done ? t : 0);
-		if (ans[i].status == RBL_LISTED && t && !t->done)
+		if (t && !t->done && (ans[i].status == RBL_LISTED ||
+		    ans[i].why == WHY_ERRCODE || ans[i].why == WHY_OUTSIDE))
 			continue;
 		r->status = ans[i].status;
 		r->text = ans[i].text;
@@ -288,6 +290,7 @@ judge(size_t i, const dns_q *a, const dns_q *txt)
 	int r;
 
 	x->status = RBL_TEMP;
+	x->why = WHY_NONE;
 	x->textlen = 0;
 	x->text[0] = 0;
 	if (a->result < 0) {
