@@ -21,6 +21,7 @@
  * quad in place of the last two groups, no zone, no brackets.
  */
 #include "ip.h"
+#include "fmt.h"
 
 #include <string.h>
 
@@ -193,21 +194,6 @@ ip_is4(const unsigned char ip[16])
 	return memcmp(ip, v4mapped, 12) == 0;
 }
 
-static size_t
-fmt_dec(char *out, unsigned int v)
-{
-	char t[3];
-	size_t n = 0, i;
-
-	do {
-		t[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && n < sizeof t);
-	for (i = 0; i < n; i++)
-		out[i] = t[n - 1 - i];
-	return n;
-}
-
 /* a.b.c.d of b[0..4), not terminated */
 static size_t
 fmt4(char *out, const unsigned char b[4])
@@ -218,7 +204,7 @@ fmt4(char *out, const unsigned char b[4])
 	for (i = 0; i < 4; i++) {
 		if (i)
 			out[len++] = '.';
-		len += fmt_dec(out + len, b[i]);
+		len += fmt_ulong(out + len, b[i]);
 	}
 	return len;
 }
@@ -438,7 +424,7 @@ ip_cidr_fmt(char *out, const unsigned char ip[16], unsigned int len)
 	else
 		k = ip6_fmt(out, ip);
 	out[k++] = '/';
-	k += fmt_dec(out + k, len > 128 ? 128 : len);
+	k += fmt_ulong(out + k, len > 128 ? 128 : len);
 	out[k] = 0;
 	return k;
 }
@@ -454,7 +440,7 @@ ip_revname(char *out, const unsigned char ip[16])
 
 	if (ip_is4(ip)) {
 		for (i = 15; i >= 12; i--) {
-			len += fmt_dec(out + len, ip[i]);
+			len += fmt_ulong(out + len, ip[i]);
 			out[len++] = '.';
 		}
 		memcpy(out + len, arpa4, sizeof arpa4);

@@ -20,6 +20,7 @@
  * but no such colon is an error (Debian's tcprules loops forever there).
  */
 #include "rules.h"
+#include "fmt.h"
 #include "ip.h"
 
 #include <stdlib.h>
@@ -175,21 +176,6 @@ range_num(const char *s, size_t n, unsigned long *v)
 	if (*v > RANGE_BIG)
 		*v = RANGE_BIG;
 	return 1;
-}
-
-static size_t
-fmt_ulong(char *out, unsigned long v)
-{
-	char t[20];
-	size_t n = 0, i;
-
-	do {
-		t[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && n < sizeof t);
-	for (i = 0; i < n; i++)
-		out[i] = t[n - 1 - i];
-	return n;
 }
 
 /*
