@@ -329,7 +329,11 @@ swaks --server ::1 --port 2525 --to someone@elsewhere.example >"$T/s6" 2>&1
 is "$?" 0 "demo: swaks over IPv6, relaying allowed for ::1"
 swaks --server 127.0.0.1 --port 2525 --local-interface 127.0.0.2 \
     --to someone@elsewhere.example >"$T/s4b" 2>&1
-is "$?" 24 "demo: 127.0.0.2 may not relay (swaks: no RCPT accepted)"
+is "$?" 24 "demo: 127.0.0.2 gets no RCPT accepted"
+ok "demo: ... because jgreylist greylists its first contact" \
+    grep -q '<\*\* 450 GREYLIST Try again later\.' "$T/s4b"
+ok "demo: ... and keeps its /24 in the greylist tree" \
+    test -f "$D/greylist/ip4/127/000/000"
 is "$(ls "$D/Maildir/new" | wc -l | tr -d ' ')" 2 "demo: two messages in the Maildir"
 is "$(grep -h '^X-Standin-Env: \(TCPREMOTEIP\|RELAYCLIENT\)' "$D"/Maildir/new/* | sort)" \
     "X-Standin-Env: RELAYCLIENT=
