@@ -82,10 +82,17 @@ $(B)/unit/%: t/unit/%.c $(B)/libsixgate.a $(HDRS)
 
 # --- fuzzing (clang, libFuzzer) -------------------------------------------
 FZ = build/fuzz
-FUZZFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ilib -fsanitize=fuzzer,address,undefined
-$(FZ)/%: t/fuzz/%.c $(LIBSRC) $(HDRS)
+FUZZBASE = -std=c11 -D_GNU_SOURCE -g -O1 -Ilib
+FZOBJ = $(patsubst lib/%.c,$(FZ)/lib/%.o,$(LIBSRC))
+$(FZ)/lib/%.o: lib/%.c $(HDRS)
 	@mkdir -p $(@D)
-	clang $(FUZZFLAGS) -o $@ $< $(LIBSRC) $(LIBS)
+	clang $(FUZZBASE) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+$(FZ)/libfuzz.a: $(FZOBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(FZ)/%: t/fuzz/%.c $(FZ)/libfuzz.a $(HDRS)
+	clang $(FUZZBASE) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	  $(FZ)/libfuzz.a $(LIBS)
 
 fuzz: $(addprefix $(FZ)/,$(FUZZ))
 
@@ -95,8 +102,8 @@ deps:
 
 FUZZSECS ?= 5
 check: deps
-	$(MAKE) all units
-	$(MAKE) fuzz
+	$(MAKE) -j2 all units
+	$(MAKE) -j2 fuzz
 	SIXGATE_BUILD=$(CURDIR)/$(B) FUZZSECS=$(FUZZSECS) SANITIZE=$(SANITIZE) \
 	  prove -e '' $(PROVEFLAGS) $(addprefix $(B)/unit/,$(UNITS)) t/*.t
 
