@@ -2,6 +2,7 @@
    a regular file is mapped (and used as is when already normal); other
    input stays in memory up to a limit, then goes to an unlinked file. */
 #include "msg.h"
+#include "io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,23 +44,6 @@ msg_tmpfile(const char *tmpdir)
 }
 
 static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return 0;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 1;
-}
-
-static int
 put(msg_spool *sp, const char *p, size_t n, size_t maxlen, const char *tmpdir)
 {
 	if (n > maxlen || sp->len > maxlen - n) {
@@ -76,11 +60,11 @@ put(msg_spool *sp, const char *p, size_t n, size_t maxlen, const char *tmpdir)
 		sp->tmpfd = msg_tmpfile(tmpdir);
 		if (sp->tmpfd < 0)
 			return 0;
-		if (!write_all(sp->tmpfd, sp->mem.s, sp->mem.len))
+		if (!io_write_all(sp->tmpfd, sp->mem.s, sp->mem.len))
 			return 0;
 		sbuf_free(&sp->mem);
 	}
-	if (!write_all(sp->tmpfd, p, n))
+	if (!io_write_all(sp->tmpfd, p, n))
 		return 0;
 	sp->len += n;
 	return 1;

@@ -1,5 +1,6 @@
 /* relay: the SMTP proxy loop of dkverify's relay mode (see relay.h). */
 #include "relay.h"
+#include "io.h"
 #include "die.h"
 #include "msg.h"
 #include "scan.h"
@@ -413,33 +414,17 @@ spool_reset(rl *r)
 }
 
 static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return 0;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 1;
-}
-
-static int
 spool_add(rl *r, const char *p, size_t n)
 {
 	if (r->tmpfd < 0 && r->mem.len + n <= RELAY_MEM_MAX)
 		return sbuf_catb(&r->mem, p, n);
 	if (r->tmpfd < 0) {
 		r->tmpfd = msg_tmpfile(NULL);
-		if (r->tmpfd < 0 || !write_all(r->tmpfd, r->mem.s, r->mem.len))
+		if (r->tmpfd < 0 || !io_write_all(r->tmpfd, r->mem.s, r->mem.len))
 			return 0;
 		sbuf_free(&r->mem);
 	}
-	return write_all(r->tmpfd, p, n);
+	return io_write_all(r->tmpfd, p, n);
 }
 
 /* Sends the spooled bytes [off, off + n) dot-stuffed. */

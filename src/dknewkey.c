@@ -16,6 +16,7 @@
  * Behaviour: ../shared/spec/dkim.md S-12.
  */
 #include "die.h"
+#include "io.h"
 #include "key.h"
 #include "sbuf.h"
 #include "scan.h"
@@ -116,22 +117,6 @@ record(EVP_PKEY *pk, sbuf *out)
 	sbuf_free(&txt);
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return 0;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 1;
-}
-
 static void
 write_key(EVP_PKEY *pk)
 {
@@ -152,7 +137,7 @@ write_key(EVP_PKEY *pk)
 	if (fd < 0)
 		die_sys(errno == EEXIST ? 100 : 111, "unable to create %s",
 		    o.path);
-	if (fchmod(fd, 0600) < 0 || !write_all(fd, p, (size_t)n) ||
+	if (fchmod(fd, 0600) < 0 || !io_write_all(fd, p, (size_t)n) ||
 	    fsync(fd) < 0 || close(fd) < 0) {
 		int e = errno;
 
@@ -176,7 +161,7 @@ main(int argc, char **argv)
 	pk = generate();
 	record(pk, &out);
 	write_key(pk);
-	if (!write_all(1, out.s, out.len))
+	if (!io_write_all(1, out.s, out.len))
 		die_sys(111, "unable to write the record");
 	EVP_PKEY_free(pk);
 	sbuf_free(&out);

@@ -25,6 +25,7 @@
  * S-1..S-11).
  */
 #include "die.h"
+#include "io.h"
 #include "dk.h"
 #include "dkim.h"
 #include "env.h"
@@ -732,22 +733,6 @@ ctx_init(void)
 /* ---------------------------------------------------------------- */
 /* output                                                            */
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return 0;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 1;
-}
-
 /* Writes LF text, as CRLF text if crlf. */
 static int
 write_text(int fd, const char *p, size_t n, int crlf)
@@ -756,17 +741,17 @@ write_text(int fd, const char *p, size_t n, int crlf)
 	size_t b = 0, i = 0;
 
 	if (!crlf)
-		return write_all(fd, p, n);
+		return io_write_all(fd, p, n);
 	while (i < n) {
 		const char *nl = memchr(p + i, '\n', n - i);
 		size_t end = nl ? (size_t)(nl - p) : n, m = end - i;
 
 		if (b + m + 2 > sizeof buf) {
-			if (!write_all(fd, buf, b))
+			if (!io_write_all(fd, buf, b))
 				return 0;
 			b = 0;
 			if (m + 2 > sizeof buf) {
-				if (!write_all(fd, p + i, m))
+				if (!io_write_all(fd, p + i, m))
 					return 0;
 				m = 0;
 				i = end;
@@ -780,7 +765,7 @@ write_text(int fd, const char *p, size_t n, int crlf)
 		}
 		i = end + 1;
 	}
-	return write_all(fd, buf, b);
+	return io_write_all(fd, buf, b);
 }
 
 /* ---------------------------------------------------------------- */
@@ -958,8 +943,8 @@ output_fd(const sbuf *hdr, const char *text, size_t len)
 	if (fd < 0)
 		zfail("DKIM signing: cannot create temporary file: %s",
 		    errstr(errno));
-	if ((hdr->len && !write_all(fd, hdr->s, hdr->len)) ||
-	    !write_all(fd, text, len))
+	if ((hdr->len && !io_write_all(fd, hdr->s, hdr->len)) ||
+	    !io_write_all(fd, text, len))
 		zfail("DKIM signing: cannot write temporary file: %s",
 		    errstr(errno));
 	return fd;
