@@ -75,11 +75,10 @@ test_parent(void)
 static void
 test_basename(void)
 {
-	const char *p = "/etc/dkim/example.com/sel2026";
+	const char *p = "/etc/dkim/example.com/sel2026", *q = "default";
 
 	is_str(p + tmpl_basename(p, strlen(p)), "sel2026", "basename");
-	is_str("default" + tmpl_basename("default", 7), "default",
-	    "no slash");
+	is_str(q + tmpl_basename(q, 7), "default", "no slash");
 	is_int((long)tmpl_basename("/dir/", 5), 5, "trailing slash: empty");
 }
 
