@@ -20,13 +20,10 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#define USAGE "usage: signfloor keyfile [file]"
+#define FLOOR_PROG "signfloor"
+#include "floor.h"
 
-static void fail(int code, const char *what)
-{
-	fprintf(stderr, "signfloor: %s\n", what);
-	_exit(code);
-}
+#define USAGE "usage: signfloor keyfile [file]"
 
 static EVP_PKEY *load_key(const char *path)
 {
@@ -38,28 +35,6 @@ static EVP_PKEY *load_key(const char *path)
 	fclose(f);
 	if (!k) fail(100, "cannot parse the key");
 	return k;
-}
-
-/* SHA-256 of everything on fd into md. */
-static void hash_fd(int fd, unsigned char *md)
-{
-	static char buf[65536];
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	ssize_t r;
-	unsigned int mdlen = 0;
-
-	if (!c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL)) fail(111, "out of memory");
-	for (;;) {
-		r = read(fd, buf, sizeof buf);
-		if (r == 0) break;
-		if (r < 0) {
-			if (errno == EINTR) continue;
-			fail(111, "cannot read the message");
-		}
-		EVP_DigestUpdate(c, buf, (size_t)r);
-	}
-	EVP_DigestFinal_ex(c, md, &mdlen);
-	EVP_MD_CTX_free(c);
 }
 
 /* Signs the 32-byte digest; returns the signature length. */

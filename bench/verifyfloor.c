@@ -19,16 +19,13 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+
+#define FLOOR_PROG "verifyfloor"
+#include "floor.h"
 #include <openssl/rsa.h>
 
 #define USAGE "usage: verifyfloor pubkey.pem sigfile [file]"
 #define SIG_MAX 1024
-
-static void fail(int code, const char *what)
-{
-	fprintf(stderr, "verifyfloor: %s\n", what);
-	_exit(code);
-}
 
 static EVP_PKEY *load_key(const char *path)
 {
@@ -61,28 +58,6 @@ static size_t load_sig(const char *path, unsigned char *buf, size_t room)
 	}
 	close(fd);
 	return len;
-}
-
-/* SHA-256 of everything on fd into md. */
-static void hash_fd(int fd, unsigned char *md)
-{
-	static char buf[65536];
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	ssize_t r;
-	unsigned int mdlen = 0;
-
-	if (!c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL)) fail(111, "out of memory");
-	for (;;) {
-		r = read(fd, buf, sizeof buf);
-		if (r == 0) break;
-		if (r < 0) {
-			if (errno == EINTR) continue;
-			fail(111, "cannot read the message");
-		}
-		EVP_DigestUpdate(c, buf, (size_t)r);
-	}
-	EVP_DigestFinal_ex(c, md, &mdlen);
-	EVP_MD_CTX_free(c);
 }
 
 /* 1 if sig[0..len) is k's RSA signature of the SHA-256 digest md. */
